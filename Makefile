@@ -37,8 +37,10 @@ extract: $(VENV)/.installed
 		--copyright-holder="NTRK line" --msgid-bugs-address=translations@example.org \
 		-o locales/messages.pot .
 
+# GNU msgmerge rather than `pybabel update`: it keeps custom header fields such as
+# X-Medical-Review, which pybabel drops.
 update-catalogs: extract
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --previous
+	for po in $(CATALOGS); do msgmerge --quiet --update --backup=none --previous $$po locales/messages.pot; done
 
 compile: $(VENV)/.installed
 	$(BIN)/pybabel compile -d locales -D messages --statistics

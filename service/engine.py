@@ -108,7 +108,7 @@ class Engine:
 
     def _not_understood(self, state):
         if state.node == LANGUAGES:
-            return state, [Say("not_understood"), ShowLanguages()]
+            return state, [Say("not_understood"), ShowLanguages(), ShowMenu(numbered=False)]
         return replace(state, node=START_NODE, part=0), [Say("not_understood"), ShowMenu()]
 
     def _menu(self, state):

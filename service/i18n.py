@@ -1,5 +1,6 @@
 """The offered languages and their compiled catalogs: the flow's texts in each language."""
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import yaml
 from babel.support import Translations
 
 DOMAIN = "messages"
+logger = logging.getLogger(__name__)
 
 
 class CatalogError(Exception):
@@ -42,8 +44,11 @@ def _read_languages(locales_dir):
 
 def _load_translations(locales_dir, code):
     po, mo = catalog_path(locales_dir, code, "po"), catalog_path(locales_dir, code, "mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        raise CatalogError(f"{mo} is missing or older than its .po: run `make compile`")
+    if not mo.exists():
+        raise CatalogError(f"{mo} is missing: run `make compile`")
+    if mo.stat().st_mtime < po.stat().st_mtime:
+        # Still a valid (older) translation: serve it, but say the edit is not live yet.
+        logger.warning("%s is older than its .po: run `make compile` to serve the edit", mo)
     with mo.open("rb") as file:
         return Translations(file, domain=DOMAIN)
 

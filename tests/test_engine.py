@@ -57,6 +57,12 @@ def test_unknown_input_is_answered_with_the_menu(engine):
     assert state == State("en") and outputs == [Say("not_understood"), ShowMenu()]
 
 
+def test_unknown_input_on_the_language_list_shows_languages_and_topic_words(engine):
+    state, outputs = engine.step(State("en", LANGUAGES), UNKNOWN)
+    assert state == State("en", LANGUAGES)
+    assert outputs == [Say("not_understood"), ShowLanguages(), ShowMenu(numbered=False)]
+
+
 def test_out_of_range_numbers_are_not_understood(engine):
     assert engine.step(State("en", LANGUAGES), Intent("number", 9))[1][0] == Say("not_understood")
     assert engine.step(State("en"), Intent("number", 0))[1][0] == Say("not_understood")

@@ -78,7 +78,11 @@ def test_unknown_text_gets_a_friendly_answer_with_the_menu(phone):
     phone.text("hi")
     reply = phone.text("purple elephant")
     assert reply.startswith("Sorry, I did not understand that.")
-    assert "5 Questions for your doctor (ASK)" in reply
+    assert "\n2 Español\n" in reply and "\nASK: Questions for your doctor\n" in reply
+    phone.text("1")
+    reply = phone.text("purple elephant")
+    assert reply.startswith("Sorry, I did not understand that.")
+    assert "\n5 Questions for your doctor (ASK)\n" in reply
 
 
 def test_a_typo_of_a_keyword_still_works(phone):
