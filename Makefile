@@ -40,7 +40,7 @@ extract: $(VENV)/.installed
 # GNU msgmerge rather than `pybabel update`: it keeps custom header fields such as
 # X-Medical-Review, which pybabel drops.
 update-catalogs: extract
-	for po in $(CATALOGS); do msgmerge --quiet --update --backup=none --previous $$po locales/messages.pot; done
+	@for po in $(CATALOGS); do msgmerge --quiet --update --backup=none --previous $$po locales/messages.pot; done
 
 compile: $(VENV)/.installed
 	$(BIN)/pybabel compile -d locales -D messages --statistics
