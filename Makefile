@@ -18,6 +18,7 @@ run: $(VENV)/.installed compile redis
 	@echo "Serving on http://127.0.0.1:$(PORT) (try: $(BIN)/ntrk-sim)"
 	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers $(WEB_CONCURRENCY) 'service:create_app()'
 
+# pytest runs the translation gate too: tests/test_catalogs.py runs scripts/check_catalogs.py.
 test: $(VENV)/.installed compile redis-binary
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -44,6 +45,28 @@ update-catalogs: extract
 
 compile: $(VENV)/.installed
 	$(BIN)/pybabel compile -d locales -D messages --statistics
+
+# The translation gate on its own (docs/translators.md): what each SMS costs per language,
+# then msgfmt, pofilter, coverage and the review header, then the catalog and transcript tests.
+.PHONY: golden new-language
+GATE_TESTS := tests/test_catalogs.py tests/test_sms_replies.py tests/test_transcripts.py
+check-translations: $(VENV)/.installed compile redis-binary
+	$(BIN)/python -m service.sms_report
+	$(BIN)/python scripts/check_catalogs.py; tools=$$?; $(BIN)/pytest -q $(GATE_TESTS) && exit $$tools
+
+# Rewrite the golden transcripts after an intended change to texts or flows; review the diff.
+golden: $(VENV)/.installed compile redis-binary
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_transcripts.py
+
+# Start a catalog for a new language: make new-language CODE=de (then add it to languages.yaml).
+new-language: $(VENV)/.installed
+	@test -n "$(CODE)" || { echo "Usage: make new-language CODE=xx (e.g. de, uk, zh_Hant)"; exit 2; }
+	@test ! -e locales/$(CODE) || { echo "locales/$(CODE) exists already"; exit 2; }
+	$(BIN)/pybabel init -i locales/messages.pot -d locales -D messages -l $(CODE)
+	sed -i 's/^"Content-Transfer-Encoding: 8bit\\n"$$/&\n"X-Medical-Review: pending\\n"/' \
+		locales/$(CODE)/LC_MESSAGES/messages.po
+	@echo "Next: add '- code: $(CODE)' to locales/languages.yaml (with its Twilio voice or null),"
+	@echo "translate locales/$(CODE)/LC_MESSAGES/messages.po, then run make check-translations."
 
 redis-binary:
 	@scripts/ensure-redis --install-only
