@@ -222,6 +222,11 @@ def unlisted_catalogs(locales_dir):
             if path.parent.parent.name not in listed]
 
 
+def listed(problems):
+    """Every problem on its own line, for a failure message a translator can read."""
+    return "\n".join(["", *problems])
+
+
 def run_gate(locales_dir, *codes):
     return subprocess.run([sys.executable, str(GATE), "--locales", str(locales_dir), *codes],
                           capture_output=True, text=True)
@@ -237,23 +242,27 @@ def test_msgfmt_pofilter_coverage_and_review_header(code):
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_placeholders_are_the_same_as_in_english(code):
-    assert placeholder_problems(translations(LOCALES, code)) == []
+    problems = placeholder_problems(translations(LOCALES, code))
+    assert not problems, listed(problems)
 
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_latin_terms_are_kept(code):
-    assert latin_term_problems(translations(LOCALES, code)) == []
+    problems = latin_term_problems(translations(LOCALES, code))
+    assert not problems, listed(problems)
 
 
 @pytest.mark.parametrize("code", [c for c in SHIPPED
                                   if Locale.parse(c).character_order == "right-to-left"])
 def test_latin_runs_in_right_to_left_sms_are_closed_with_a_mark(code):
-    assert rtl_problems(translations(LOCALES, code)) == []
+    problems = rtl_problems(translations(LOCALES, code))
+    assert not problems, listed(problems)
 
 
 @pytest.mark.parametrize("code", OFFERED)
 def test_keywords_mean_one_thing_in_each_language(code):
-    assert keyword_problems(LOCALES, code, OFFERED) == []
+    problems = keyword_problems(LOCALES, code, OFFERED)
+    assert not problems, listed(problems)
 
 
 def test_language_menu_shows_each_catalogs_own_name(app):
@@ -262,12 +271,14 @@ def test_language_menu_shows_each_catalogs_own_name(app):
     names = {code: texts(LOCALES, code)["string.language_name"] for code in OFFERED}
     assert menu == [f"{number} {names[code]}" for number, code in enumerate(OFFERED, start=1)]
     assert line.catalogs.codes == OFFERED
-    assert language_name_problems(names) == []
+    problems = language_name_problems(names)
+    assert not problems, listed(problems)
 
 
 @pytest.mark.parametrize("entry", CONFIG["languages"], ids=lambda entry: entry["code"])
 def test_each_voice_is_a_twilio_voice_of_its_language(entry):
-    assert voice_problems(entry) == []
+    problems = voice_problems(entry)
+    assert not problems, listed(problems)
 
 
 def test_haitian_creole_has_the_documented_keypad_fallback():
@@ -276,7 +287,8 @@ def test_haitian_creole_has_the_documented_keypad_fallback():
 
 
 def test_every_catalog_is_listed_in_languages_yaml():
-    assert unlisted_catalogs(LOCALES) == []
+    problems = unlisted_catalogs(LOCALES)
+    assert not problems, listed(problems)
 
 
 # --- the checks catch a broken copy -----------------------------------------------------------
