@@ -129,7 +129,8 @@ def rtl_problems(pairs):
     for context, (_, target) in pairs.items():
         if is_spoken(context) or is_word_list(context):
             continue
-        shown = _PLACEHOLDER.sub("\u0645", target)  # a placeholder is filled with a word
+        # A placeholder is filled with a word of the language: stand a right-to-left letter in.
+        shown = _PLACEHOLDER.sub("\u0645", target)
         for run in _LATIN_RUN.finditer(shown):
             after = shown[run.end():run.end() + 1]
             if after == RLM:
