@@ -5,7 +5,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, health, sms
+from . import config, health, sms, voice
 from .line import build_line
 
 
@@ -22,5 +22,6 @@ def create_app(test_config=None):
         logging.basicConfig(level=logging.INFO)
     app.extensions["ntrk"] = build_line(app.config)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     return app

@@ -27,10 +27,34 @@ DEFAULTS = {
     "SHOW_SUPPORT_RESOURCES": True,
     # Twilio posts a few kB at most; anything larger is refused with 413.
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Voice: seconds a caller has to press or say something (Twilio's default, 5, is short
+    # for someone who is ill or new to phone menus).
+    "VOICE_TIMEOUT_SECONDS": 8,
+    # Silence after speech before Twilio stops listening ("auto" needs a non-default model).
+    "VOICE_SPEECH_TIMEOUT_SECONDS": 2,
+    # Misses in a row (silence, a wrong key, unrecognised speech) before the call moves on:
+    # from this many, a silence ends the call and other misses lead back to the main menu;
+    # twice as many end the call.
+    "VOICE_MAX_MISSES": 3,
+    # Speech recognised with a lower confidence (0.0-1.0) counts as not understood.
+    "SPEECH_MIN_CONFIDENCE": 0.2,
+    # A call's place in the menu is kept this long after its last request.
+    "CALL_TTL_MINUTES": 60,
+    # "Text me this": the number texts come from (unset: the number the caller dialled).
+    "TWILIO_FROM_NUMBER": None,
+    # The RQ queue the worker takes texts from (see the Procfile).
+    "TEXT_QUEUE": "ntrk-texts",
+    # Retries of a text after a Twilio 5xx, 429 or network error; other 4xx are never retried.
+    "TEXT_MAX_RETRIES": 2,
+    "TEXT_RETRY_SECONDS": 60,
+    # Tests and local mocks only: where the REST client sends requests (unset: Twilio's API).
+    "TWILIO_API_BASE_URL": None,
 }
 
-_INTEGERS = {"TRUSTED_PROXIES", "LANGUAGE_TTL_DAYS", "SESSION_TTL_HOURS", "MAX_CONTENT_LENGTH"}
-_FLOATS = {"REDIS_TIMEOUT_SECONDS"}
+_INTEGERS = {"TRUSTED_PROXIES", "LANGUAGE_TTL_DAYS", "SESSION_TTL_HOURS", "MAX_CONTENT_LENGTH",
+             "VOICE_TIMEOUT_SECONDS", "VOICE_SPEECH_TIMEOUT_SECONDS", "VOICE_MAX_MISSES",
+             "CALL_TTL_MINUTES", "TEXT_MAX_RETRIES", "TEXT_RETRY_SECONDS"}
+_FLOATS = {"REDIS_TIMEOUT_SECONDS", "SPEECH_MIN_CONFIDENCE"}
 _BOOLEANS = {"SHOW_SUPPORT_RESOURCES"}
 REQUIRED = ("TWILIO_AUTH_TOKEN", "SECRET_KEY")
 
@@ -57,3 +81,8 @@ def check_required(config):
     missing = [name for name in REQUIRED if not config.get(name)]
     if missing:
         raise RuntimeError(f"Missing required setting(s): {', '.join(missing)} (see README)")
+
+
+def from_defaults_and_environment(environ=os.environ):
+    """All settings, for processes without a Flask app (the RQ worker)."""
+    return {**DEFAULTS, **from_environment(environ)}

@@ -1,14 +1,16 @@
-"""The line's parts that live as long as the app: flow, catalogs, keywords, engine, store."""
+"""What lives as long as the app: flow, catalogs, keywords, engine, store, calls, outbox."""
 
 from dataclasses import dataclass
 
 from flask import current_app
 
+from .calls import CallFlow
 from .engine import Engine
 from .flows import Flow, load_flow
 from .i18n import Catalogs
 from .keywords import KeywordIndex
-from .sessions import SessionStore, connect
+from .sessions import SessionStore
+from .text_me import Outbox
 
 
 @dataclass(frozen=True)
@@ -19,16 +21,18 @@ class Line:
     engine: Engine
     store: SessionStore
     show_resources: bool
+    calls: CallFlow
+    outbox: Outbox
 
 
 def build_line(config):
     """Load and check everything once; a bad flow or catalog stops start-up here."""
     flow = load_flow(config["FLOWS_DIR"])
     catalogs = Catalogs(config["LOCALES_DIR"])
-    store = SessionStore(connect(config), config["REDIS_PREFIX"], config["SECRET_KEY"],
-                         config["LANGUAGE_TTL_DAYS"] * 86400, config["SESSION_TTL_HOURS"] * 3600)
-    return Line(flow, catalogs, KeywordIndex(flow, catalogs), Engine(flow, catalogs.codes), store,
-                config["SHOW_SUPPORT_RESOURCES"])
+    keywords, engine = KeywordIndex(flow, catalogs), Engine(flow, catalogs.codes)
+    calls = CallFlow(engine, keywords, config["VOICE_MAX_MISSES"], config["SPEECH_MIN_CONFIDENCE"])
+    return Line(flow, catalogs, keywords, engine, SessionStore.from_config(config),
+                config["SHOW_SUPPORT_RESOURCES"], calls, Outbox(config))
 
 
 def current_line():

@@ -3,10 +3,11 @@
 import hashlib
 import hmac
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import redis
 
+from .calls import Call
 from .engine import State
 
 
@@ -26,14 +27,22 @@ def connect(config):
 
 
 class SessionStore:
-    """Every key is built here, from the prefix and a keyed hash of the number."""
+    """Every key is built here: the prefix, then a keyed hash of the number or the call's id."""
 
-    def __init__(self, client, prefix, secret, language_ttl_seconds, session_ttl_seconds):
+    def __init__(self, client, prefix, secret, language_ttl_seconds, session_ttl_seconds,
+                 call_ttl_seconds):
         self.redis = client
         self.prefix = prefix
         self._secret = secret.encode()
         self.language_ttl = language_ttl_seconds
         self.session_ttl = session_ttl_seconds
+        self.call_ttl = call_ttl_seconds
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(connect(config), config["REDIS_PREFIX"], config["SECRET_KEY"],
+                   config["LANGUAGE_TTL_DAYS"] * 86400, config["SESSION_TTL_HOURS"] * 3600,
+                   config["CALL_TTL_MINUTES"] * 60)
 
     def caller_id(self, number):
         """A stable pseudonym for a phone number; the number itself is never stored."""
@@ -44,6 +53,10 @@ class SessionStore:
 
     def sms_key(self, number):
         return f"{self.prefix}sms:{self.caller_id(number)}"
+
+    def call_key(self, call_sid):
+        # A CallSid names a call, not a person, and the key lives for minutes.
+        return f"{self.prefix}call:{call_sid}"
 
     def load_sms(self, number):
         """The caller and their SMS position (None for a first contact), in one round trip."""
@@ -63,3 +76,29 @@ class SessionStore:
             position = {"node": state.node, "part": state.part}
             pipe.set(self.sms_key(number), json.dumps(position), ex=self.session_ttl)
         pipe.execute()
+
+    def load_call(self, call_sid, number):
+        """The caller (None: unknown or withheld) and the call, in one round trip."""
+        keys = [self.call_key(call_sid)] + ([self.caller_key(number)] if number else [])
+        call_raw, *caller_raw = self.redis.mget(keys)
+        caller = Caller(**json.loads(caller_raw[0])) if caller_raw and caller_raw[0] else None
+        if call_raw is None:
+            return caller, None
+        data = json.loads(call_raw)
+        return caller, Call(State(**data["state"]), data["slow"], data["misses"],
+                            tuple(data["texted"]))
+
+    def save_call(self, call_sid, call, number=None, caller=None):
+        """Keep the call for minutes and, when given, the caller for as long as after a text."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.call_key(call_sid), json.dumps(asdict(call)), ex=self.call_ttl)
+        if number and caller:
+            pipe.set(self.caller_key(number), json.dumps(asdict(caller)), ex=self.language_ttl)
+        pipe.execute()
+
+    def mark_opted_out(self, number):
+        """Record an opt-out that Twilio reported (error 21610), keeping the caller's language."""
+        raw = self.redis.get(self.caller_key(number))
+        caller = Caller(**json.loads(raw)) if raw else Caller()
+        self.redis.set(self.caller_key(number), json.dumps(asdict(replace(caller, opted_out=True))),
+                       ex=self.language_ttl)

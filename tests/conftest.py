@@ -1,9 +1,10 @@
-"""Fixtures: a private Redis server, the app on it, and a phone that sends signed texts."""
+"""Fixtures: a private Redis server, the app on it, and phones that text or call with signatures."""
 
 import shutil
 import socket
 import subprocess
 import time
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 import pytest
@@ -107,3 +108,69 @@ class Phone:
 @pytest.fixture
 def phone(client):
     return Phone(client)
+
+
+class Spoken(NamedTuple):
+    """One <Say>: its voice, language, words, and whether SSML prosody slows it down."""
+
+    voice: str
+    language: str
+    text: str
+    rate: str | None
+
+
+def spoken(root):
+    """Every <Say> of a TwiML response, in order."""
+    says = []
+    for say in root.iter("Say"):
+        prosody = say.find("prosody")
+        says.append(Spoken(say.get("voice"), say.get("language"), "".join(say.itertext()),
+                           None if prosody is None else prosody.get("rate")))
+    return says
+
+
+class PhoneCall:
+    """A caller on the phone line: every <Gather action> becomes the next signed request."""
+
+    def __init__(self, client, number="+15551230001", sid="CA" + "1" * 32, to="+15559870000"):
+        self.client = client
+        self.number = number
+        self.sid = sid
+        self.to = to
+        self.root = None
+
+    def dial(self):
+        return self._post("/voice", CallStatus="ringing")
+
+    def press(self, digits):
+        return self._follow(Digits=digits)
+
+    def say(self, words, confidence="0.91"):
+        return self._follow(SpeechResult=words, Confidence=confidence)
+
+    def wait(self):
+        """Silence: with actionOnEmptyResult Twilio posts neither Digits nor SpeechResult."""
+        return self._follow()
+
+    @property
+    def gather(self):
+        return self.root.find("Gather")
+
+    def _follow(self, **params):
+        assert self.gather is not None, "the call has ended"
+        return self._post(self.gather.get("action"), **params)
+
+    def _post(self, path, **params):
+        params = {"CallSid": self.sid, "AccountSid": "AC" + "0" * 32, "From": self.number,
+                  "To": self.to, "CallStatus": "in-progress", "Direction": "inbound", **params}
+        response = post_signed(self.client, path, params)
+        assert response.status_code == 200, response.data
+        assert response.mimetype == "text/xml"
+        self.root = ElementTree.fromstring(response.data)
+        assert self.root.tag == "Response"
+        return self.root
+
+
+@pytest.fixture
+def line(app):
+    return app.extensions["ntrk"]
