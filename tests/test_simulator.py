@@ -1,4 +1,4 @@
-"""The terminal simulator texts a real HTTP server with valid signatures."""
+"""The terminal simulator texts and calls a real HTTP server with valid signatures."""
 
 import io
 import threading
@@ -7,7 +7,7 @@ import pytest
 from conftest import AUTH_TOKEN
 from werkzeug.serving import make_server
 
-from service.simulator import SignedPoster, chat, send_text
+from service.simulator import SignedPoster, caller_input, chat, place_call, send_text
 
 
 @pytest.fixture
@@ -37,3 +37,31 @@ def test_chat_prints_replies_and_marks_silence(served):
 def test_a_wrong_token_is_reported_clearly(served):
     with pytest.raises(SystemExit, match="HTTP 403"):
         send_text(SignedPoster(served, "wrong-token"), "+15550003333", "hi")
+
+
+def test_typed_lines_become_keys_speech_or_silence():
+    assert caller_input("4\n") == {"Digits": "4"}
+    assert caller_input("#") == {"Digits": "#"}
+    assert caller_input('"side effects"\n') == {"SpeechResult": "side effects", "Confidence": "0.9"}
+    assert caller_input("say: efectos secundarios") == {"SpeechResult": "efectos secundarios",
+                                                       "Confidence": "0.9"}
+    assert caller_input("\n") == {}
+
+
+def test_a_simulated_call_prints_what_each_voice_says_and_follows_the_gathers(served):
+    out = io.StringIO()
+    typed = ["2\n", "say: efectos secundarios\n", "8\n", "\n", "\n", "\n"]
+    place_call(SignedPoster(served, AUTH_TOKEN), "+15550004444", typed, out)
+    transcript = out.getvalue()
+    assert "[Polly.Joanna-Neural en-US] Hello. This is the NTRK Info Line." in transcript
+    assert "[Polly.Lupe-Neural es-US] Para español" in transcript
+    assert "[Polly.Lupe-Neural es-US, slower]" in transcript
+    assert "[keys or speech (es-US)]> " in transcript
+    assert transcript.rstrip().endswith("(the line hung up)")
+
+
+def test_hanging_up_ends_a_simulated_call(served):
+    out = io.StringIO()
+    place_call(SignedPoster(served, AUTH_TOKEN), "+15550005555", [], out)
+    assert "[keys or speech (en-US)]> " in out.getvalue()
+    assert out.getvalue().rstrip().endswith("(you hung up)")
