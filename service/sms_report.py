@@ -15,6 +15,9 @@ from .sessions import Caller
 from .sms import converse
 from .sms_segments import MAX_BODY, segments
 from .sms_text import SmsRenderer
+from .text_me import topic_texts
+
+TEXT_ME = "text me this"  # voice key 7: the whole topic by text message
 
 
 def load_line(locales_dir=DEFAULTS["LOCALES_DIR"], flows_dir=DEFAULTS["FLOWS_DIR"]):
@@ -28,6 +31,10 @@ def topic_parts(line):
     for topic_id in line.flow.main_menu.options:
         for index in range(len(line.flow.nodes[topic_id].parts)):
             yield topic_id, index
+
+
+def part_name(line, topic_id, index):
+    return f"{topic_id} {index + 1}/{len(line.flow.nodes[topic_id].parts)}"
 
 
 def replies(line, lang):
@@ -46,8 +53,7 @@ def replies(line, lang):
     yield "opted in, menu", converse(line, Caller(lang, opted_out=True), here, "START")[2]
     yield "error", [Say("sorry_error")]
     for topic_id, index in topic_parts(line):
-        total = len(line.flow.nodes[topic_id].parts)
-        yield f"{topic_id} {index + 1}/{total}", engine.current(State(lang, topic_id, index))
+        yield part_name(line, topic_id, index), engine.current(State(lang, topic_id, index))
 
 
 def opt_in_replies(line, lang):
@@ -60,39 +66,49 @@ def opt_in_replies(line, lang):
 
 
 def rendered(line, lang, every=False):
-    """(name, body) of each reply; `every` adds START at every position."""
+    """(name, body) of every SMS the line sends in `lang`: the replies, then the texts of
+    "text me this" for each topic; `every` adds START at every position."""
     renderer = SmsRenderer(line)
     kinds = list(replies(line, lang))
     if every:
         kinds += opt_in_replies(line, lang)
-    return [(name, renderer.render(lang, outputs)) for name, outputs in kinds]
+    bodies = [(name, renderer.render(lang, outputs)) for name, outputs in kinds]
+    for topic_id in line.flow.main_menu.options:
+        texts = topic_texts(line.catalogs, line.flow.nodes[topic_id], lang)
+        bodies += [(f"{TEXT_ME}: {topic_id} {number}/{len(texts)}", body)
+                   for number, body in enumerate(texts, start=1)]
+    return bodies
 
 
 def language_report(line, lang):
-    """The report lines for one language, and its segments to read every topic."""
-    rows = rendered(line, lang)
+    """The report lines for one language, and its segments to read every topic by replies
+    and by "text me this"."""
+    parts = {part_name(line, topic_id, index) for topic_id, index in topic_parts(line)}
     out = [f"{lang} ({line.catalogs.text(lang, line.flow.strings['language_name'])})",
-           f"  {'reply':<36}{'chars':>6}  {'encoding':<8}{'segments':>9}"]
-    topic_total = topic_count = 0
-    for name, body in rows:
+           f"  {'SMS':<36}{'chars':>6}  {'encoding':<8}{'segments':>9}"]
+    by_replies = by_text_me = 0
+    for name, body in rendered(line, lang):
         cost = segments(body)
         flag = "  OVER 1600 CHARACTERS" if len(body) > MAX_BODY else ""
         out.append(f"  {name:<36}{len(body):>6}  {cost.encoding:<8}{cost.count:>9}{flag}")
-        if "/" in name:
-            topic_total += cost.count
-            topic_count += 1
-    out.append(f"  all topics: {topic_count} replies, {topic_total} segments")
-    return out, topic_total
+        if name in parts:
+            by_replies += cost.count
+        elif name.startswith(TEXT_ME):
+            by_text_me += cost.count
+    out.append(f"  all topics: {len(parts)} replies, {by_replies} segments; "
+               f"by {TEXT_ME}: {by_text_me} segments")
+    return out, (by_replies, by_text_me)
 
 
 def report(line, codes):
-    """The full report text and whether every reply fits in one Twilio body."""
+    """The full report text and whether every SMS fits in one Twilio body."""
     lines, totals = [], {}
     for code in codes:
         block, totals[code] = language_report(line, code)
         lines += [*block, ""]
-    lines.append("Segments to read all topics:")
-    lines += [f"  {code:<8}{total:>5}" for code, total in totals.items()]
+    lines.append(f"Segments to read all topics:  {'by replies':>10}  {'by ' + TEXT_ME:>16}")
+    lines += [f"  {code:<28}{replies_total:>10}  {text_me_total:>16}"
+              for code, (replies_total, text_me_total) in totals.items()]
     fits = all(len(body) <= MAX_BODY for code in codes for _, body in rendered(line, code, True))
     return "\n".join(lines), fits
 

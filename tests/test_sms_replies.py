@@ -7,7 +7,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from service.sms_report import load_line, main, rendered
+from service.sms_report import load_line, main, part_name, rendered, topic_parts
 from service.sms_segments import GSM7, MAX_BODY, UCS2, Segments, segments
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
@@ -55,14 +55,18 @@ def test_every_reply_kind_is_rendered_in_every_language():
                           "menu", "not understood, menu", "help", "opted out", "opted in, menu",
                           "error"]
     parts = sum(len(topic.parts) for topic in LINE.flow.topics)
-    assert len(names) == 11 + parts + 1 + parts  # + START at the language list and each part
+    texts = [name for name in names if name.startswith("text me this: ")]
+    assert len(names) == 11 + parts + 1 + parts + len(texts)  # START at the list and each part
+    assert [name.split()[3] for name in texts if name.endswith(" 1/1")] == \
+        list(LINE.flow.main_menu.options)
     bodies = dict(rendered(LINE, "en"))
     assert bodies["help"].endswith("ccalliance.org/ctf")
     assert bodies["opted in, menu"].startswith("Texts from the NTRK Info Line are on again.")
     assert "(2 of 5)" in bodies["about 2/5"] and "Reply MORE" in bodies["about 2/5"]
+    assert bodies["text me this: about 1/1"].startswith("What an NTRK fusion is\n\nAn NTRK")
 
 
-def test_the_report_shows_encoding_segments_and_the_total_per_language(capsys):
+def test_the_report_shows_encoding_segments_and_the_totals_per_language(capsys):
     assert main(["en", "es"]) == 0
     out = capsys.readouterr().out.splitlines()
     for code in ("en", "es"):
@@ -71,9 +75,13 @@ def test_the_report_shows_encoding_segments_and_the_total_per_language(capsys):
         block = out[out.index(next(line for line in out if line.startswith(f"{code} ("))):]
         assert f"  {'about 1/5':<36}{len(bodies['about 1/5']):>6}  {cost.encoding:<8}" \
                f"{cost.count:>9}" in block
-        total = sum(segments(body).count for name, body in bodies.items() if "/" in name)
-        assert f"  all topics: 24 replies, {total} segments" in block
-        assert f"  {code:<8}{total:>5}" in out[out.index("Segments to read all topics:"):]
+        by_replies = sum(segments(bodies[part_name(LINE, topic_id, index)]).count
+                         for topic_id, index in topic_parts(LINE))
+        by_text = sum(segments(body).count for name, body in bodies.items()
+                      if name.startswith("text me this: "))
+        assert f"  all topics: 24 replies, {by_replies} segments; by text me this: {by_text} " \
+               "segments" in block
+        assert f"  {code:<28}{by_replies:>10}  {by_text:>16}" in out
 
 
 def test_an_overlong_translation_is_caught(tmp_path):
