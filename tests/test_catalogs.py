@@ -61,6 +61,7 @@ def shipped(locales_dir=LOCALES):
 SHIPPED = shipped()
 CONFIG = read_config()
 OFFERED = [CONFIG["source"], *SHIPPED]
+LINE = load_line()
 
 
 def translations(locales_dir, code):
@@ -181,6 +182,24 @@ def keyword_problems(locales_dir, code, codes):
     return problems
 
 
+_QUOTED = (re.compile(r'["“«「]\s*([^"”»」]+?)\s*["”»」]'), re.compile(r"'([^']+)'"))
+
+
+def spoken_word_problems(keywords, code, options):
+    """options: topic -> its voice menu option. The word it tells callers to say must be
+    understood as that topic, or saying it leads nowhere."""
+    problems = []
+    for topic_id, option in options.items():
+        words = _QUOTED[0].findall(option) or _QUOTED[1].findall(option)
+        if not words:
+            problems.append(f"{topic_id}.voice_option: no word in quotes for callers to say")
+        for word in words:
+            if (intent := keywords.interpret(word, code)) != Intent("topic", topic_id):
+                problems.append(f"{topic_id}.voice_option: saying {word!r} means {intent.kind} "
+                                f"{intent.value}, not the topic {topic_id}")
+    return problems
+
+
 def language_name_problems(names):
     """names: code -> the name shown in the language menu."""
     problems = [f"{code}: its name is empty" for code, name in names.items() if not name.strip()]
@@ -264,6 +283,27 @@ def test_latin_runs_in_right_to_left_sms_are_closed_with_a_mark(code):
 def test_keywords_mean_one_thing_in_each_language(code):
     problems = keyword_problems(LOCALES, code, OFFERED)
     assert not problems, listed(problems)
+
+
+@pytest.mark.parametrize("code", [entry["code"] for entry in CONFIG["languages"]
+                                  if entry.get("speech_language") and entry["code"] in OFFERED])
+def test_the_word_each_voice_option_asks_for_is_understood(code):
+    shown = texts(LOCALES, code)
+    options = {topic.id: shown[topic.voice_option.context] for topic in FLOW.topics}
+    problems = spoken_word_problems(LINE.keywords, code, options)
+    assert not problems, listed(problems)
+
+
+def test_a_voice_option_asking_for_a_word_of_another_topic_or_none_fails():
+    options = {"side": 'Para los efectos secundarios, diga "tratamiento" u oprima {key}.',
+               "ask": 'Para preguntas, diga "molestias" u oprima {key}.',
+               "test": "Para las pruebas, oprima {key}."}
+    assert spoken_word_problems(LINE.keywords, "es", options) == [
+        "side.voice_option: saying 'tratamiento' means topic treat, not the topic side",
+        "ask.voice_option: saying 'molestias' means unknown None, not the topic ask",
+        "test.voice_option: no word in quotes for callers to say"]
+    korean = {"treat": "치료 방법에 대해 들으시려면 '치료'라고 말씀하시거나 {key}번을 누르세요."}
+    assert spoken_word_problems(LINE.keywords, "ko", korean) == []
 
 
 def test_language_menu_shows_each_catalogs_own_name(app):
