@@ -68,6 +68,17 @@ new-language: $(VENV)/.installed
 	@echo "Next: add '- code: $(CODE)' to locales/languages.yaml (with its Twilio voice or null),"
 	@echo "translate locales/$(CODE)/LC_MESSAGES/messages.po, then run make check-translations."
 
+# Load test on this machine, and where the CPU goes (docs/performance.md). Loopback only.
+.PHONY: bench profile
+bench: $(VENV)/.installed compile redis-binary
+	@bench/ensure-wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+profile: $(VENV)/.installed compile redis-binary
+	@bench/ensure-wrk
+	$(BIN)/pip install --quiet py-spy
+	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
+
 redis-binary:
 	@scripts/ensure-redis --install-only
 

@@ -1,0 +1,268 @@
+"""`make bench`: the Procfile's web command against a private Redis, loaded by wrk.
+
+Scenarios, on 127.0.0.1 only and for a bounded time each: the floor (a bare Flask app on the
+same gunicorn settings), the signed SMS webhook from many callers, and the voice webhook and
+its Gather actions. Prints requests/s, p50/p99 latency, errors, the ratio to the floor, peak
+memory per worker and CPU time per request, plus start-up time with every language loaded.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+from . import pool
+from .servers import (
+    APP_SPEC,
+    FLOOR_SPEC,
+    ROOT,
+    TOKEN,
+    cpu_seconds,
+    line_environment,
+    private_redis,
+    serving,
+    web_command,
+)
+from .wrk import run_wrk
+
+# The issue's targets on a 2-core machine.
+MIN_FLOOR_RATIO = 0.6
+MAX_P99_MS = 50
+MAX_STARTUP_S = 2.0
+MAX_WORKER_MB = 80
+VOICE_ROUTES = {"/voice", "/voice/gather"}
+
+
+@dataclass
+class Scenario:
+    name: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: dict
+    worker_peak_rss_mb: list = field(default_factory=list)
+    worker_pss_mb: list = field(default_factory=list)
+    cpu_ms_per_request: dict = field(default_factory=dict)
+    floor_ratio: float | None = None
+
+    @property
+    def error_count(self):
+        return sum(self.errors.values())
+
+
+def scenario_from_wrk(name, summary, logged_errors=0):
+    seconds = summary["duration_us"] / 1e6
+    return Scenario(name, summary["requests"] / seconds, summary["latency_us"]["p50"] / 1000,
+                    summary["latency_us"]["p99"] / 1000,
+                    {**summary["errors"], "logged": logged_errors})
+
+
+def count_logged_errors(log_text):
+    """Lines of a server log that report an error or a traceback (a webhook that caught a bug
+    still answers 200, so wrk alone would not see it)."""
+    return sum(1 for line in log_text.splitlines()
+               if re.search(r"\bERROR\b|Traceback|CRITICAL", line))
+
+
+def evaluate(scenarios, startup_s):
+    """(target, measured, met) for every target of the issue."""
+    checks = []
+    for scenario in scenarios:
+        if scenario.name == "floor":
+            continue
+        peak = max(scenario.worker_peak_rss_mb)
+        checks += [
+            (f"{scenario.name}: >= {MIN_FLOOR_RATIO} of floor throughput",
+             f"{scenario.floor_ratio:.2f}", scenario.floor_ratio >= MIN_FLOOR_RATIO),
+            (f"{scenario.name}: p99 < {MAX_P99_MS} ms", f"{scenario.p99_ms:.1f} ms",
+             scenario.p99_ms < MAX_P99_MS),
+            (f"{scenario.name}: no errors", str(scenario.error_count), scenario.error_count == 0),
+            (f"{scenario.name}: memory per worker < {MAX_WORKER_MB} MB",
+             f"{peak:.1f} MB peak RSS", peak < MAX_WORKER_MB),
+        ]
+    checks.append((f"start-up with all languages < {MAX_STARTUP_S} s", f"{startup_s:.2f} s",
+                   startup_s < MAX_STARTUP_S))
+    return checks
+
+
+def check_reply(url, request):
+    """POST one pooled request and require a 200 with TwiML, before loading the server."""
+    http = urllib.request.Request(url + request.path, data=request.body.encode(),
+                                  headers={"X-Twilio-Signature": request.signature})
+    try:
+        with urllib.request.urlopen(http, timeout=5) as response:
+            root = ElementTree.fromstring(response.read())
+    except urllib.error.HTTPError as error:
+        message = f"{url}{request.path} answered HTTP {error.code} to a signed request"
+        raise SystemExit(message) from error
+    if root.tag != "Response":
+        raise SystemExit(f"{url}{request.path} did not answer TwiML")
+
+
+def measure(name, server, redis_pid, pools, args):
+    """Warm up on other callers, then load for the set duration. Errors come from wrk and
+    the server's log; CPU time per request from /proc (workers, Redis) and rusage (wrk)."""
+    requests, warmup, first = pools
+    check_reply(server.url, first)
+    run_wrk(server.url, warmup, args.warmup, args.connections, args.threads)
+    logged_before = count_logged_errors(server.log_text())
+    redis_stat = Path(f"/proc/{redis_pid}/stat")
+    before = (server.cpu_seconds(), cpu_seconds(redis_stat.read_text()), _children_cpu())
+    summary = run_wrk(server.url, requests, args.duration, args.connections, args.threads)
+    after = (server.cpu_seconds(), cpu_seconds(redis_stat.read_text()), _children_cpu())
+    scenario = scenario_from_wrk(name, summary,
+                                 count_logged_errors(server.log_text()) - logged_before)
+    scenario.worker_peak_rss_mb, scenario.worker_pss_mb = server.worker_memory()
+    scenario.cpu_ms_per_request = {
+        part: round((end - start) * 1000 / max(1, summary["requests"]), 3)
+        for part, start, end in zip(("workers", "redis", "wrk"), before, after, strict=True)}
+    return scenario
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def write_pools(directory, line_url, callers, languages, voice):
+    """Pool files per scenario: (measured pool, warm-up pool, first request). Every pool has
+    callers of its own, so each scenario starts with new numbers and calls. The floor gets
+    the SMS requests, so both servers receive the same bytes."""
+    warm = max(64, callers // 10)
+    sms = pool.sms_pool(line_url, TOKEN, callers, languages)
+    scenarios = {
+        "floor": (sms, pool.sms_pool(line_url, TOKEN, warm, languages, first=1_000_000)),
+        "sms": (sms, pool.sms_pool(line_url, TOKEN, warm, languages, first=2_000_000))}
+    if voice:
+        scenarios["voice"] = (
+            pool.voice_pool(line_url, TOKEN, callers, languages, first=3_000_000),
+            pool.voice_pool(line_url, TOKEN, warm, languages, first=4_000_000))
+    pools = {}
+    for name, (requests, warmup) in scenarios.items():
+        pools[name] = (directory / f"{name}.pool", directory / f"{name}-warmup.pool",
+                       requests[0])
+        pool.write_pool(pools[name][0], requests)
+        pool.write_pool(pools[name][1], warmup)
+    return pools
+
+
+STARTUP_SNIPPET = """
+import json, time
+started = time.perf_counter()
+from service import create_app
+imported = time.perf_counter()
+app = create_app()
+done = time.perf_counter()
+print(json.dumps({"import_s": imported - started, "create_app_s": done - imported,
+                  "languages": len(app.extensions["ntrk"].catalogs.codes),
+                  "routes": sorted(rule.rule for rule in app.url_map.iter_rules())}))
+"""
+
+
+def startup(env, runs):
+    """Import + create_app in fresh interpreters: median and max over `runs`."""
+    samples = []
+    for _ in range(runs):
+        result = subprocess.run([sys.executable, "-c", STARTUP_SNIPPET], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode:
+            raise SystemExit(f"create_app() failed:\n{result.stderr}")
+        samples.append(json.loads(result.stdout.strip().splitlines()[-1]))
+    totals = [sample["import_s"] + sample["create_app_s"] for sample in samples]
+    return {"runs": runs, "median_s": statistics.median(totals), "max_s": max(totals),
+            "create_app_median_s": statistics.median(s["create_app_s"] for s in samples),
+            "languages": samples[-1]["languages"], "routes": samples[-1]["routes"]}
+
+
+def report(scenarios, start, checks, meta):
+    print(f"\nNTRK line benchmark, {meta['date']}, {meta['cores']} cores, "
+          f"{meta['command']} with WEB_CONCURRENCY={meta['workers']}, wrk "
+          f"{meta['connections']} connections, {meta['duration_s']} s per scenario")
+    print(f"{'scenario':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs floor':>10}"
+          f"  {'peak RSS/worker MB':<20}CPU ms/request: workers, redis, wrk")
+    for s in scenarios:
+        rss = " / ".join(f"{mb:.1f}" for mb in s.worker_peak_rss_mb)
+        cpu = ", ".join(f"{ms:.2f}" for ms in s.cpu_ms_per_request.values())
+        print(f"{s.name:<10}{s.requests_per_s:>9.0f}{s.p50_ms:>9.1f}{s.p99_ms:>9.1f}"
+              f"{s.error_count:>8}{s.floor_ratio:>10.2f}  {rss:<20}{cpu}")
+    print(f"start-up (import + create_app, {start['languages']} languages): median "
+          f"{start['median_s']:.2f} s, max {start['max_s']:.2f} s over {start['runs']} runs "
+          f"(create_app alone {start['create_app_median_s']:.2f} s); gunicorn to first answer "
+          f"{meta['server_ready_s']:.2f} s")
+    print("targets:")
+    for target, measured, met in checks:
+        print(f"  {'met   ' if met else 'MISSED'} {target}: {measured}")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=12, help="seconds per scenario")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per scenario")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--callers", type=int, default=2000, help="distinct callers per pool")
+    parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY")
+    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 60 or not 0 <= args.warmup <= 10:
+        parser.error("keep the load bounded: --duration 1-60 s, --warmup 0-10 s")
+    args.callers = -(-args.callers // args.threads) * args.threads  # one thread per caller
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (make bench installs it)")
+    command = web_command((ROOT / "Procfile").read_text())
+    args.out.mkdir(parents=True, exist_ok=True)
+    with (tempfile.TemporaryDirectory(prefix="ntrk-bench-") as tmp,
+          private_redis(tmp) as (redis_process, redis_url)):
+        tmp = Path(tmp)
+        env = line_environment(redis_url, args.workers)
+        start = startup(env, args.startup_runs)
+        try:
+            with (serving(command.replace(APP_SPEC, FLOOR_SPEC), env, tmp / "floor.log") as floor,
+                  serving(command, env, tmp / "line.log") as line):
+                pools = write_pools(tmp, line.url, args.callers, start["languages"],
+                                    voice=set(start["routes"]) >= VOICE_ROUTES)
+                scenarios = [measure("floor", floor, redis_process.pid, pools.pop("floor"),
+                                     args)]
+                scenarios += [measure(name, line, redis_process.pid, files, args)
+                              for name, files in pools.items()]
+                ready_s = line.ready_s
+        finally:
+            for log in ("floor.log", "line.log"):
+                if (tmp / log).exists():
+                    shutil.copy(tmp / log, args.out / log)
+    for scenario in scenarios:
+        scenario.floor_ratio = scenario.requests_per_s / scenarios[0].requests_per_s
+    meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
+            "workers": args.workers, "command": command, "connections": args.connections,
+            "duration_s": args.duration, "server_ready_s": ready_s, "callers": args.callers}
+    checks = evaluate(scenarios, start["median_s"])
+    report(scenarios, start, checks, meta)
+    results = {"meta": meta, "startup": start, "targets": checks,
+               "scenarios": [asdict(s) for s in scenarios]}
+    (args.out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results: {args.out / 'latest.json'} (server logs beside it)")
+    if args.check and not all(met for _, _, met in checks):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
