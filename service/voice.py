@@ -112,10 +112,17 @@ def _save(line, sid, call, number=None, caller=None):
         current_app.logger.error("Redis unavailable, call state not saved: %s", error)
 
 
+def _renderer(line):
+    """The app's VoiceRenderer, kept with the line it renders (it caches turns)."""
+    cached = current_app.extensions.get("ntrk.voice")
+    if cached is None or cached.flow is not line.flow:
+        cached = current_app.extensions["ntrk.voice"] = VoiceRenderer(line, current_app.config)
+    return cached
+
+
 def _twiml(line, call, outputs):
-    response = VoiceRenderer(line, current_app.config).render(call, outputs,
-                                                              url_for("voice.gathered"))
-    return Response(str(response), mimetype="text/xml")
+    twiml = _renderer(line).render(call, outputs, url_for("voice.gathered"))
+    return Response(twiml, mimetype="text/xml")
 
 
 @bp.errorhandler(Exception)

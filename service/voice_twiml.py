@@ -1,6 +1,8 @@
 """Render a call's outputs as TwiML: each turn one <Gather> for keys and speech, each text in the
 voice of its own language, or played from recorded audio where Twilio has no voice for it."""
 
+from functools import lru_cache
+
 from babel import Locale
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -11,6 +13,8 @@ SLOW_RATE = "slow"  # SSML prosody rate for "8: slower speech"; Polly and Google
 # With more than nine languages their keys have two digits, and Twilio waits this long for the
 # second one; longer would leave a caller who pressed 2 for Spanish in silence.
 SECOND_DIGIT_SECONDS = 3
+# Distinct turns are languages x menus x outputs x speeds: a few thousand at most.
+MAX_CACHED_TURNS = 8192
 
 
 class VoiceRenderer:
@@ -22,22 +26,28 @@ class VoiceRenderer:
         self.source = self.catalogs.languages[self.catalogs.source]
         self.timeout = settings["VOICE_TIMEOUT_SECONDS"]
         self.speech_timeout = settings["VOICE_SPEECH_TIMEOUT_SECONDS"]
+        # A turn's TwiML depends only on these arguments while the line lives: build it once.
+        self._turn = lru_cache(maxsize=MAX_CACHED_TURNS)(self._render_turn)
 
     def render(self, call, outputs, action):
-        """The outputs inside a <Gather> that posts to `action`, or followed by <Hangup>."""
+        """The TwiML text: the outputs inside a <Gather> that posts to `action`, or followed by
+        <Hangup>."""
+        state = call.state
+        return self._turn(state.lang, state.node == LANGUAGES, call.slow, tuple(outputs), action)
+
+    def _render_turn(self, lang, on_language_menu, slow, outputs, action):
         response = VoiceResponse()
-        if outputs[-1:] == [Hangup()]:
+        if outputs[-1:] == (Hangup(),):
             for output in outputs[:-1]:
-                self._output(response, call, output)
+                self._output(response, lang, slow, output)
             response.hangup()
         else:
-            gather = self._gather(response, call.state, action)
+            gather = self._gather(response, lang, on_language_menu, action)
             for output in outputs:
-                self._output(gather, call, output)
-        return response
+                self._output(gather, lang, slow, output)
+        return str(response)
 
-    def _output(self, target, call, output):
-        lang, slow = call.state.lang, call.slow
+    def _output(self, target, lang, slow, output):
         if isinstance(output, Say):
             for key in self._say_keys(lang, output.key):
                 self._speak(target, lang, self.flow.voice.get(key) or self.flow.strings[key], slow)
@@ -87,28 +97,29 @@ class VoiceRenderer:
         else:
             target.say(words, voice=language.voice, language=language.say_language)
 
-    def _gather(self, response, state, action):
-        language = self.catalogs.languages[state.lang]
-        digits = len(str(len(self.catalogs.codes))) if state.node == LANGUAGES else 1
+    def _gather(self, response, lang, on_language_menu, action):
+        language = self.catalogs.languages[lang]
+        digits = len(str(len(self.catalogs.codes))) if on_language_menu else 1
         options = {"action": action, "method": "POST", "num_digits": digits,
                    "finish_on_key": "",  # "#" is a key here (change language), not "done"
                    "timeout": SECOND_DIGIT_SECONDS if digits > 1 else self.timeout,
                    "action_on_empty_result": True}
         if language.speech_language:
             options.update(input="dtmf speech", language=language.speech_language,
-                           hints=self._hints(state), speech_timeout=self.speech_timeout)
+                           hints=self._hints(lang, on_language_menu),
+                           speech_timeout=self.speech_timeout)
         else:
             options["input"] = "dtmf"  # no recogniser for this language: keypad only
         return response.gather(**options)
 
-    def _hints(self, state):
+    def _hints(self, lang, on_language_menu):
         """The words this menu understands, to help the recogniser."""
         codes = self.catalogs.codes
-        if state.node == LANGUAGES:
+        if on_language_menu:
             words = [self.catalogs.text(code, self.flow.strings["language_name"]) for code in codes]
             words += [Locale.parse(code).get_language_name("en") for code in codes]
         else:
             texts = [topic.keywords for topic in self.flow.topics]
             texts += [command.words for command in self.flow.commands.values()]
-            words = [word for text in texts for word in self.catalogs.words(state.lang, text)]
+            words = [word for text in texts for word in self.catalogs.words(lang, text)]
         return ", ".join(dict.fromkeys(words))
