@@ -28,6 +28,8 @@ UNKNOWN = Intent("unknown")
 
 def normalize(text):
     """Lowercase, without accents or punctuation, single-spaced: "¡Atrás!" -> "atras"."""
+    if text.isascii():  # nothing to decompose: most texts, cheaply
+        return _NOT_WORD.sub(" ", text.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NOT_WORD.sub(" ", unicodedata.normalize("NFC", bare)).strip()
@@ -52,7 +54,7 @@ class KeywordIndex:
                 self._add(table, [topic.keyword], "topic", topic.id)
             for command in flow.commands.values():
                 self._add(table, [command.keyword], "command", command.id)
-            self._tables[code] = table
+            self._tables[code] = _Table(table)
 
     @staticmethod
     def _add(table, words, kind, value):
@@ -72,7 +74,7 @@ class KeywordIndex:
 
     def words(self, code):
         """Every normalized word known in the language (for speech hints and checks)."""
-        return list(self._tables[code])
+        return list(self._tables[code].intents)
 
     def interpret(self, text, code):
         """The intent of a message or a speech result, or UNKNOWN."""
@@ -82,15 +84,58 @@ class KeywordIndex:
         if said.isdigit():
             return Intent("number", int(said))
         table = self._tables[code]
-        if said in table:
-            return table[said]
-        padded = f" {said} "
-        inside = [word for word in table
-                  if f" {word} " in padded or (_UNSPACED.search(word) and word in said)]
-        if inside:
-            return table[max(inside, key=len)]
+        if said in table.intents:
+            return table.intents[said]
+        if inside := table.longest_inside(said):
+            return table.intents[inside]
         if len(said) >= TYPO_MIN_LENGTH:
-            close = difflib.get_close_matches(said, table, n=1, cutoff=TYPO_CUTOFF)
+            close = difflib.get_close_matches(said, table.typo_candidates(said), n=1,
+                                              cutoff=TYPO_CUTOFF)
             if close:
-                return table[close[0]]
+                return table.intents[close[0]]
         return UNKNOWN
+
+
+class _Table:
+    """One language's words, indexed so that a message costs lookups, not a scan of every word.
+
+    Matching is as if each word were searched in the message: a word matches as a run of whole
+    words, or anywhere for scripts written without spaces; the longest match wins, the earlier
+    word on a tie.
+    """
+
+    def __init__(self, intents):
+        self.intents = intents
+        self._order = {word: index for index, word in enumerate(intents)}
+        self._most_words = max(word.count(" ") + 1 for word in intents)
+        self._unspaced = [word for word in intents if _UNSPACED.search(word)]
+        self._by_length = {}
+        for word in intents:
+            self._by_length.setdefault(len(word), []).append((word, frozenset(word)))
+
+    def longest_inside(self, said):
+        """The longest word found inside the message, or None."""
+        tokens = said.split(" ")
+        found = {run for start in range(len(tokens))
+                 for end in range(start + 1, min(len(tokens), start + self._most_words) + 1)
+                 if (run := " ".join(tokens[start:end])) in self.intents}
+        found.update(word for word in self._unspaced if word in said)
+        return max(found, key=self._rank, default=None)
+
+    def _rank(self, word):
+        return len(word), -self._order[word]
+
+    def typo_candidates(self, said):
+        """The words that difflib's ratio could find within TYPO_CUTOFF of the message.
+
+        get_close_matches drops a word unless twice the characters the two share, over both
+        lengths, reaches the cutoff; it counts them in Python for every word. A character
+        of one missing from the other cannot be shared, which bounds that count from above
+        with two set differences: the words dropped here are words difflib would drop.
+        """
+        length, chars = len(said), frozenset(said)
+        return [word for size, words in self._by_length.items()
+                if 2.0 * min(size, length) / (size + length) >= TYPO_CUTOFF
+                for word, own in words
+                if 2.0 * min(size - len(own - chars), length - len(chars - own))
+                / (size + length) >= TYPO_CUTOFF]

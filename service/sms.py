@@ -1,5 +1,7 @@
 """The SMS webhook: a text in, one reply out (or none for a number that opted out)."""
 
+from functools import lru_cache
+
 import redis
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
@@ -41,10 +43,24 @@ def converse(line, caller, state, body):
 
 
 def twiml(text):
+    return Response(_twiml_body(text), mimetype="text/xml")
+
+
+@lru_cache(maxsize=1024)
+def _twiml_body(text):
+    # Replies come from a finite set of rendered texts: serialize each one once.
     response = MessagingResponse()
     if text:
         response.message(text)
-    return Response(str(response), mimetype="text/xml")
+    return str(response)
+
+
+def renderer(line):
+    """The app's SmsRenderer, kept with the line it renders (it caches replies)."""
+    cached = current_app.extensions.get("ntrk.sms")
+    if cached is None or cached.line is not line:
+        cached = current_app.extensions["ntrk.sms"] = SmsRenderer(line)
+    return cached
 
 
 @bp.post("/sms")
@@ -66,7 +82,7 @@ def incoming_sms():
         line.store.save_sms(number, caller, state)
     except redis.RedisError as error:
         current_app.logger.error("Redis unavailable, state not saved: %s", error)
-    return twiml(SmsRenderer(line).render(caller.lang, outputs))
+    return twiml(renderer(line).render(caller.lang, outputs))
 
 
 @bp.errorhandler(Exception)
@@ -76,4 +92,4 @@ def never_fail_twilio(error):
         return error
     current_app.logger.exception("SMS webhook failed")
     line = current_line()
-    return twiml(SmsRenderer(line).string(line.catalogs.source, "sorry_error"))
+    return twiml(renderer(line).string(line.catalogs.source, "sorry_error"))

@@ -1,17 +1,28 @@
 """Render engine outputs as the text of one SMS reply, in the caller's language."""
 
+from functools import lru_cache
+
 from .engine import Say, ShowLanguages, ShowMenu, ShowPart
+
+# Distinct replies are languages x outputs: hundreds. The bound only caps memory.
+MAX_CACHED_REPLIES = 4096
 
 
 class SmsRenderer:
     """Writes menus as "Reply 2" lists and topics with a MORE / MENU footer."""
 
     def __init__(self, line):
+        self.line = line
         self.flow = line.flow
         self.catalogs = line.catalogs
         self.show_resources = line.show_resources
+        # A reply depends only on language and outputs while the line lives: render it once.
+        self._render_once = lru_cache(maxsize=MAX_CACHED_REPLIES)(self._render)
 
     def render(self, lang, outputs):
+        return self._render_once(lang, tuple(outputs))
+
+    def _render(self, lang, outputs):
         return "\n\n".join(self._block(lang, output) for output in outputs)
 
     def string(self, code, key, /, **values):
