@@ -71,17 +71,21 @@ def incoming_sms():
     opt_out_type = request.form.get("OptOutType", "")
     try:
         caller, state = line.store.load_sms(number)
+        loaded = True
         if state is not None and not line.engine.is_valid(state):
             state = None
     except redis.RedisError as error:
         # Answer from a blank state rather than not at all: a topic word still works.
         current_app.logger.error("Redis unavailable, answering without state: %s", error)
-        caller, state = Caller(line.catalogs.source), None
+        caller, state, loaded = Caller(line.catalogs.source), None, False
     caller, state, outputs = converse(line, caller, state, opt_out_type or body)
-    try:
-        line.store.save_sms(number, caller, state)
-    except redis.RedisError as error:
-        current_app.logger.error("Redis unavailable, state not saved: %s", error)
+    # A blank record must not overwrite the stored one (its language, its opt-out);
+    # an opt-out is worth recording even so.
+    if loaded or caller.opted_out:
+        try:
+            line.store.save_sms(number, caller, state)
+        except redis.RedisError as error:
+            current_app.logger.error("Redis unavailable, state not saved: %s", error)
     return twiml(renderer(line).render(caller.lang, outputs))
 
 

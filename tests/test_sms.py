@@ -195,3 +195,23 @@ def test_a_bug_is_answered_with_an_apology_not_a_500(app, monkeypatch, phone):
     monkeypatch.setattr(sms_text.SmsRenderer, "_part", broken)
     phone.text("hi")
     assert phone.text("TEST").startswith("Sorry, something went wrong")
+
+
+def test_a_failed_read_does_not_overwrite_the_stored_language_or_opt_out(app, phone, monkeypatch):
+    import redis
+
+    phone.text("hi")
+    phone.text("Español")
+    store = app.extensions["ntrk"].store
+
+    def unreachable(number):
+        raise redis.ConnectionError("Redis went away for one read")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "load_sms", unreachable)
+        assert "(1 of 5)" in phone.text("TEST")  # answered in the default language
+    assert phone.text("MENU").startswith("Responda")  # the Spanish choice survived
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "load_sms", unreachable)
+        phone.text("STOP")
+    assert phone.text("MENU") is None  # the opt-out was recorded all the same
