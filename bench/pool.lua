@@ -1,5 +1,6 @@
 -- wrk script: cycle through a file of pre-signed requests (bench/pool.py writes it).
--- Usage: wrk -t THREADS -s bench/pool.lua http://127.0.0.1:PORT -- POOL_FILE THREADS
+-- Usage: wrk -t THREADS -s bench/pool.lua http://127.0.0.1:PORT -- POOL_FILE THREADS [START]
+-- START: how many of its requests each thread skips, to go on where an earlier run stopped.
 -- done() prints one JSON line for bench/run.py.
 
 local threads = {}
@@ -24,7 +25,7 @@ function init(args)
     n = n + 1
   end
   requests_pool = pool
-  position = 0
+  position = (tonumber(args[3]) or 0) % #pool
 end
 
 function request()

@@ -52,9 +52,9 @@ class Scenario:
     p50_ms: float
     p99_ms: float
     errors: dict
+    cpu_ms_per_request: dict
     worker_peak_rss_mb: list = field(default_factory=list)
     worker_pss_mb: list = field(default_factory=list)
-    cpu_ms_per_request: dict = field(default_factory=dict)
     floor_ratio: float | None = None
 
     @property
@@ -62,11 +62,31 @@ class Scenario:
         return sum(self.errors.values())
 
 
-def scenario_from_wrk(name, summary, logged_errors=0):
-    seconds = summary["duration_us"] / 1e6
-    return Scenario(name, summary["requests"] / seconds, summary["latency_us"]["p50"] / 1000,
-                    summary["latency_us"]["p99"] / 1000,
-                    {**summary["errors"], "logged": logged_errors})
+@dataclass(frozen=True)
+class Slice:
+    """One wrk run: its summary, the errors the server logged meanwhile, CPU seconds spent by
+    the workers, Redis and wrk."""
+
+    summary: dict
+    logged_errors: int
+    cpu_seconds: dict
+
+
+def combine(name, slices):
+    """A scenario from its slices: all requests over all the time; the median slice's p50,
+    the worst slice's p99; errors and CPU time summed."""
+    requests = sum(piece.summary["requests"] for piece in slices)
+    seconds = sum(piece.summary["duration_us"] for piece in slices) / 1e6
+    errors = {kind: sum(piece.summary["errors"][kind] for piece in slices)
+              for kind in slices[0].summary["errors"]}
+    errors["logged"] = sum(piece.logged_errors for piece in slices)
+    cpu = {part: round(sum(piece.cpu_seconds[part] for piece in slices) * 1000
+                       / max(1, requests), 3) for part in slices[0].cpu_seconds}
+    return Scenario(name, requests / seconds,
+                    statistics.median(piece.summary["latency_us"]["p50"] for piece in slices)
+                    / 1000,
+                    max(piece.summary["latency_us"]["p99"] for piece in slices) / 1000,
+                    errors, cpu)
 
 
 def count_logged_errors(log_text):
@@ -111,24 +131,38 @@ def check_reply(url, request):
         raise SystemExit(f"{url}{request.path} did not answer TwiML")
 
 
-def measure(name, server, redis_pid, pools, args):
-    """Warm up on other callers, then load for the set duration. Errors come from wrk and
-    the server's log; CPU time per request from /proc (workers, Redis) and rusage (wrk)."""
-    requests, warmup, first = pools
-    check_reply(server.url, first)
-    run_wrk(server.url, warmup, args.warmup, args.connections, args.threads)
+def load(server, redis_pid, pool_file, seconds, args, start=0):
+    """One slice of load on a server, from request `start` of each wrk thread's share."""
     logged_before = count_logged_errors(server.log_text())
     redis_stat = Path(f"/proc/{redis_pid}/stat")
     before = (server.cpu_seconds(), cpu_seconds(redis_stat.read_text()), _children_cpu())
-    summary = run_wrk(server.url, requests, args.duration, args.connections, args.threads)
+    summary = run_wrk(server.url, pool_file, seconds, args.connections, args.threads, start)
     after = (server.cpu_seconds(), cpu_seconds(redis_stat.read_text()), _children_cpu())
-    scenario = scenario_from_wrk(name, summary,
-                                 count_logged_errors(server.log_text()) - logged_before)
-    scenario.worker_peak_rss_mb, scenario.worker_pss_mb = server.worker_memory()
-    scenario.cpu_ms_per_request = {
-        part: round((end - start) * 1000 / max(1, summary["requests"]), 3)
-        for part, start, end in zip(("workers", "redis", "wrk"), before, after, strict=True)}
-    return scenario
+    return Slice(summary, count_logged_errors(server.log_text()) - logged_before,
+                 {part: end - begin for part, begin, end
+                  in zip(("workers", "redis", "wrk"), before, after, strict=True)})
+
+
+def measure(targets, pools, redis_pid, args):
+    """Every scenario, each first checked and warmed up on callers of its own, then loaded in
+    `rounds` slices taken in turn, so that a change in the machine's load over the run
+    weighs on every scenario alike rather than on one."""
+    for name, (_, warmup, first) in pools.items():
+        check_reply(targets[name].url, first)
+        run_wrk(targets[name].url, warmup, args.warmup, args.connections, args.threads)
+    slices = {name: [] for name in pools}
+    for _ in range(args.rounds):
+        for name, (requests, _, _) in pools.items():
+            done = sum(piece.summary["requests"] for piece in slices[name])
+            slices[name].append(load(targets[name], redis_pid, requests,
+                                     args.duration // args.rounds, args,
+                                     start=done // args.threads))
+    scenarios = [combine(name, pieces) for name, pieces in slices.items()]
+    for scenario in scenarios:
+        server = targets[scenario.name]
+        scenario.worker_peak_rss_mb, scenario.worker_pss_mb = server.worker_memory()
+        scenario.floor_ratio = scenario.requests_per_s / scenarios[0].requests_per_s
+    return scenarios
 
 
 def _children_cpu():
@@ -189,7 +223,8 @@ def startup(env, runs):
 def report(scenarios, start, checks, meta):
     print(f"\nNTRK line benchmark, {meta['date']}, {meta['cores']} cores, "
           f"{meta['command']} with WEB_CONCURRENCY={meta['workers']}, wrk "
-          f"{meta['connections']} connections, {meta['duration_s']} s per scenario")
+          f"{meta['connections']} connections, {meta['duration_s']} s per scenario in "
+          f"{meta['rounds']} slices")
     print(f"{'scenario':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs floor':>10}"
           f"  {'peak RSS/worker MB':<20}CPU ms/request: workers, redis, wrk")
     for s in scenarios:
@@ -209,6 +244,8 @@ def report(scenarios, start, checks, meta):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=12, help="seconds per scenario")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="slices per scenario, taken in turn (each duration/rounds s)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
@@ -220,6 +257,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 60 or not 0 <= args.warmup <= 10:
         parser.error("keep the load bounded: --duration 1-60 s, --warmup 0-10 s")
+    if not 1 <= args.rounds <= args.duration:
+        parser.error("--rounds: 1 to --duration (slices of whole seconds)")
     args.callers = -(-args.callers // args.threads) * args.threads  # one thread per caller
     return args
 
@@ -240,20 +279,17 @@ def main(argv=None):
                   serving(command, env, tmp / "line.log") as line):
                 pools = write_pools(tmp, line.url, args.callers, start["languages"],
                                     voice=set(start["routes"]) >= VOICE_ROUTES)
-                scenarios = [measure("floor", floor, redis_process.pid, pools.pop("floor"),
-                                     args)]
-                scenarios += [measure(name, line, redis_process.pid, files, args)
-                              for name, files in pools.items()]
+                targets = {name: floor if name == "floor" else line for name in pools}
+                scenarios = measure(targets, pools, redis_process.pid, args)
                 ready_s = line.ready_s
         finally:
             for log in ("floor.log", "line.log"):
                 if (tmp / log).exists():
                     shutil.copy(tmp / log, args.out / log)
-    for scenario in scenarios:
-        scenario.floor_ratio = scenario.requests_per_s / scenarios[0].requests_per_s
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
             "workers": args.workers, "command": command, "connections": args.connections,
-            "duration_s": args.duration, "server_ready_s": ready_s, "callers": args.callers}
+            "duration_s": args.duration, "rounds": args.rounds, "server_ready_s": ready_s,
+            "callers": args.callers}
     checks = evaluate(scenarios, start["median_s"])
     report(scenarios, start, checks, meta)
     results = {"meta": meta, "startup": start, "targets": checks,

@@ -7,10 +7,12 @@ from pathlib import Path
 LUA = Path(__file__).resolve().parent / "pool.lua"
 
 
-def run_wrk(url, pool_file, seconds, connections, threads=1):
-    """Load `url` for `seconds` with the requests of `pool_file`; wrk's summary as a dict."""
+def run_wrk(url, pool_file, seconds, connections, threads=1, start=0):
+    """Load `url` for `seconds` with the requests of `pool_file`, each thread skipping its
+    first `start`; wrk's summary as a dict."""
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-               "--timeout", "5s", "-s", str(LUA), url, "--", str(pool_file), str(threads)]
+               "--timeout", "5s", "-s", str(LUA), url, "--", str(pool_file), str(threads),
+               str(start)]
     result = subprocess.run(command, capture_output=True, text=True, check=True,
                             timeout=seconds + 60)
     return parse_wrk(result.stdout)

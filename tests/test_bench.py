@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 
 from bench import floor, pool
 from bench.profile import summarize
-from bench.run import Scenario, count_logged_errors, evaluate, scenario_from_wrk
+from bench.run import Scenario, Slice, combine, count_logged_errors, evaluate
 from bench.servers import APP_SPEC, FLOOR_SPEC, cpu_seconds, memory_mb, web_command
 from bench.wrk import parse_wrk
 
@@ -112,20 +112,32 @@ def test_memory_and_cpu_are_read_from_proc_texts():
     assert cpu_seconds(stat) * os.sysconf("SC_CLK_TCK") == 400
 
 
-WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:1
-{"requests": 2500, "duration_us": 10000000, "bytes": 1, "errors": {"connect": 0, "read": 0, \
+WRK_OUTPUT = """Running 4s test @ http://127.0.0.1:1
+{"requests": 2500, "duration_us": 4000000, "bytes": 1, "errors": {"connect": 0, "read": 0, \
 "write": 0, "status": 2, "timeout": 0}, "latency_us": {"p50": 4000, "p90": 6000, \
 "p99": 12500, "max": 20000, "mean": 4200.0}}
 """
 
 
-def test_wrk_summary_becomes_a_scenario():
-    scenario = scenario_from_wrk("sms", parse_wrk(WRK_OUTPUT), logged_errors=1)
-    assert scenario.requests_per_s == 250
-    assert (scenario.p50_ms, scenario.p99_ms) == (4.0, 12.5)
-    assert scenario.error_count == 3
+def test_wrk_prints_one_json_summary_line():
+    summary = parse_wrk(WRK_OUTPUT)
+    assert summary["requests"] == 2500 and summary["latency_us"]["p99"] == 12500
     with pytest.raises(ValueError, match="no summary"):
         parse_wrk("Running 1s test\n")
+
+
+def test_slices_combine_into_one_scenario():
+    first = parse_wrk(WRK_OUTPUT)
+    second = {**first, "requests": 1500, "errors": {**first["errors"], "status": 0},
+              "latency_us": {**first["latency_us"], "p50": 6000, "p99": 30000}}
+    third = {**first, "latency_us": {**first["latency_us"], "p50": 5000}}
+    cpu = {"workers": 2.0, "redis": 0.5, "wrk": 0.25}
+    scenario = combine("sms", [Slice(first, 1, cpu), Slice(second, 0, cpu),
+                               Slice(third, 0, cpu)])
+    assert scenario.requests_per_s == 6500 / 12
+    assert (scenario.p50_ms, scenario.p99_ms) == (5.0, 30.0)  # median p50, worst p99
+    assert scenario.errors["status"] == 4 and scenario.error_count == 5
+    assert scenario.cpu_ms_per_request == {"workers": 0.923, "redis": 0.231, "wrk": 0.115}
 
 
 def test_logged_errors_count_errors_and_tracebacks_not_warnings():
@@ -135,10 +147,10 @@ def test_logged_errors_count_errors_and_tracebacks_not_warnings():
 
 
 def test_targets_are_judged_against_the_floor():
-    floor_run = Scenario("floor", 1000, 5, 10, {"status": 0})
-    fast = Scenario("sms", 700, 8, 30, {"status": 0}, worker_peak_rss_mb=[50, 52],
+    floor_run = Scenario("floor", 1000, 5, 10, {"status": 0}, {})
+    fast = Scenario("sms", 700, 8, 30, {"status": 0}, {}, worker_peak_rss_mb=[50, 52],
                     floor_ratio=0.7)
-    slow = Scenario("voice", 500, 20, 60, {"status": 1}, worker_peak_rss_mb=[90, 52],
+    slow = Scenario("voice", 500, 20, 60, {"status": 1}, {}, worker_peak_rss_mb=[90, 52],
                     floor_ratio=0.5)
     checks = evaluate([floor_run, fast, slow], startup_s=2.5)
     met = {target: ok for target, _, ok in checks}
