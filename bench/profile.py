@@ -70,7 +70,8 @@ def main(argv=None):
         if args.scenario == "voice" and not set(start["routes"]) >= VOICE_ROUTES:
             raise SystemExit("the app has no voice webhook")
         with serving(command, env, tmp / "line.log") as line:
-            requests, warmup, _ = write_pools(tmp, line.url, 2000, start["languages"],
+            requests, warmup, _ = write_pools(tmp, {"line": line.url}, 2000,
+                                              start["languages"],
                                               voice=args.scenario == "voice")[args.scenario]
             run_wrk(line.url, warmup, 2, args.connections)
             outputs = [args.out / f"profile-{args.scenario}-{pid}.folded"

@@ -1,9 +1,10 @@
 """`make bench`: the Procfile's web command against a private Redis, loaded by wrk.
 
 Scenarios, on 127.0.0.1 only and for a bounded time each: the floor (a bare Flask app on the
-same gunicorn settings), the signed SMS webhook from many callers, and the voice webhook and
-its Gather actions. Prints requests/s, p50/p99 latency, errors, the ratio to the floor, peak
-memory per worker and CPU time per request, plus start-up time with every language loaded.
+same gunicorn settings), sms-minimum (the least any SMS webhook must do: bench/minimum.py),
+the signed SMS webhook from many callers, and the voice webhook and its Gather actions.
+Prints requests/s, p50/p99 latency, errors, the ratio to the floor, peak memory per worker and
+CPU time per request, plus start-up time with every language loaded.
 """
 
 import argparse
@@ -27,6 +28,7 @@ from . import pool
 from .servers import (
     APP_SPEC,
     FLOOR_SPEC,
+    MINIMUM_SPEC,
     ROOT,
     TOKEN,
     cpu_seconds,
@@ -43,6 +45,8 @@ MAX_P99_MS = 50
 MAX_STARTUP_S = 2.0
 MAX_WORKER_MB = 80
 VOICE_ROUTES = {"/voice", "/voice/gather"}
+# Scenarios that are yardsticks, not the line: no targets for them.
+REFERENCES = {"floor", "sms-minimum"}
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Scenario:
     requests_per_s: float
     p50_ms: float
     p99_ms: float
+    p99_worst_ms: float
     errors: dict
     cpu_ms_per_request: dict
     worker_peak_rss_mb: list = field(default_factory=list)
@@ -73,8 +78,9 @@ class Slice:
 
 
 def combine(name, slices):
-    """A scenario from its slices: all requests over all the time; the median slice's p50,
-    the worst slice's p99; errors and CPU time summed."""
+    """A scenario from its slices: all requests over all the time; the median of the slices'
+    p50 and p99 (one slice hit by a neighbour's load does not decide), and the worst p99;
+    errors and CPU time summed."""
     requests = sum(piece.summary["requests"] for piece in slices)
     seconds = sum(piece.summary["duration_us"] for piece in slices) / 1e6
     errors = {kind: sum(piece.summary["errors"][kind] for piece in slices)
@@ -82,11 +88,10 @@ def combine(name, slices):
     errors["logged"] = sum(piece.logged_errors for piece in slices)
     cpu = {part: round(sum(piece.cpu_seconds[part] for piece in slices) * 1000
                        / max(1, requests), 3) for part in slices[0].cpu_seconds}
-    return Scenario(name, requests / seconds,
-                    statistics.median(piece.summary["latency_us"]["p50"] for piece in slices)
-                    / 1000,
-                    max(piece.summary["latency_us"]["p99"] for piece in slices) / 1000,
-                    errors, cpu)
+    p50s, p99s = ([piece.summary["latency_us"][p] / 1000 for piece in slices]
+                  for p in ("p50", "p99"))
+    return Scenario(name, requests / seconds, statistics.median(p50s), statistics.median(p99s),
+                    max(p99s), errors, cpu)
 
 
 def count_logged_errors(log_text):
@@ -100,7 +105,7 @@ def evaluate(scenarios, startup_s):
     """(target, measured, met) for every target of the issue."""
     checks = []
     for scenario in scenarios:
-        if scenario.name == "floor":
+        if scenario.name in REFERENCES:
             continue
         peak = max(scenario.worker_peak_rss_mb)
         checks += [
@@ -170,19 +175,21 @@ def _children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def write_pools(directory, line_url, callers, languages, voice):
-    """Pool files per scenario: (measured pool, warm-up pool, first request). Every pool has
-    callers of its own, so each scenario starts with new numbers and calls. The floor gets
-    the SMS requests, so both servers receive the same bytes."""
+def write_pools(directory, urls, callers, languages, voice):
+    """Pool files per scenario: (measured pool, warm-up pool, first request), signed for the
+    URL of the server that gets it (`urls`: floor, sms-minimum, line; those given). Every pool
+    has callers of its own, so each scenario starts with new numbers and calls. The floor and
+    sms-minimum get the SMS texts, so every server receives the same bodies."""
     warm = max(64, callers // 10)
-    sms = pool.sms_pool(line_url, TOKEN, callers, languages)
-    scenarios = {
-        "floor": (sms, pool.sms_pool(line_url, TOKEN, warm, languages, first=1_000_000)),
-        "sms": (sms, pool.sms_pool(line_url, TOKEN, warm, languages, first=2_000_000))}
-    if voice:
-        scenarios["voice"] = (
-            pool.voice_pool(line_url, TOKEN, callers, languages, first=3_000_000),
-            pool.voice_pool(line_url, TOKEN, warm, languages, first=4_000_000))
+    scenarios = {}
+    for number, (name, server) in enumerate((("floor", "floor"), ("sms-minimum", "sms-minimum"),
+                                             ("sms", "line"), ("voice", "line"))):
+        if server not in urls or (name == "voice" and not voice):
+            continue
+        make = pool.voice_pool if name == "voice" else pool.sms_pool
+        first = 1_000_000 * (2 * number + 1)
+        scenarios[name] = (make(urls[server], TOKEN, callers, languages, first=first),
+                           make(urls[server], TOKEN, warm, languages, first=first + 1_000_000))
     pools = {}
     for name, (requests, warmup) in scenarios.items():
         pools[name] = (directory / f"{name}.pool", directory / f"{name}-warmup.pool",
@@ -225,13 +232,13 @@ def report(scenarios, start, checks, meta):
           f"{meta['command']} with WEB_CONCURRENCY={meta['workers']}, wrk "
           f"{meta['connections']} connections, {meta['duration_s']} s per scenario in "
           f"{meta['rounds']} slices")
-    print(f"{'scenario':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs floor':>10}"
-          f"  {'peak RSS/worker MB':<20}CPU ms/request: workers, redis, wrk")
+    print(f"{'scenario':<12}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'(worst)':>8}{'errors':>7}"
+          f"{'vs floor':>9}  {'peak RSS/worker MB':<20}CPU ms/request: workers, redis, wrk")
     for s in scenarios:
         rss = " / ".join(f"{mb:.1f}" for mb in s.worker_peak_rss_mb)
         cpu = ", ".join(f"{ms:.2f}" for ms in s.cpu_ms_per_request.values())
-        print(f"{s.name:<10}{s.requests_per_s:>9.0f}{s.p50_ms:>9.1f}{s.p99_ms:>9.1f}"
-              f"{s.error_count:>8}{s.floor_ratio:>10.2f}  {rss:<20}{cpu}")
+        print(f"{s.name:<12}{s.requests_per_s:>7.0f}{s.p50_ms:>8.1f}{s.p99_ms:>8.1f}"
+              f"{s.p99_worst_ms:>8.1f}{s.error_count:>7}{s.floor_ratio:>9.2f}  {rss:<20}{cpu}")
     print(f"start-up (import + create_app, {start['languages']} languages): median "
           f"{start['median_s']:.2f} s, max {start['max_s']:.2f} s over {start['runs']} runs "
           f"(create_app alone {start['create_app_median_s']:.2f} s); gunicorn to first answer "
@@ -274,18 +281,24 @@ def main(argv=None):
         tmp = Path(tmp)
         env = line_environment(redis_url, args.workers)
         start = startup(env, args.startup_runs)
+        logs = {"floor": tmp / "floor.log", "sms-minimum": tmp / "sms-minimum.log",
+                "line": tmp / "line.log"}
         try:
-            with (serving(command.replace(APP_SPEC, FLOOR_SPEC), env, tmp / "floor.log") as floor,
-                  serving(command, env, tmp / "line.log") as line):
-                pools = write_pools(tmp, line.url, args.callers, start["languages"],
+            with (serving(command.replace(APP_SPEC, FLOOR_SPEC), env, logs["floor"]) as floor,
+                  serving(command.replace(APP_SPEC, MINIMUM_SPEC), env,
+                          logs["sms-minimum"]) as minimum,
+                  serving(command, env, logs["line"]) as line):
+                servers = {"floor": floor, "sms-minimum": minimum, "line": line}
+                pools = write_pools(tmp, {name: server.url for name, server in servers.items()},
+                                    args.callers, start["languages"],
                                     voice=set(start["routes"]) >= VOICE_ROUTES)
-                targets = {name: floor if name == "floor" else line for name in pools}
+                targets = {name: servers.get(name, line) for name in pools}
                 scenarios = measure(targets, pools, redis_process.pid, args)
                 ready_s = line.ready_s
         finally:
-            for log in ("floor.log", "line.log"):
-                if (tmp / log).exists():
-                    shutil.copy(tmp / log, args.out / log)
+            for log in logs.values():
+                if log.exists():
+                    shutil.copy(log, args.out / log.name)
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
             "workers": args.workers, "command": command, "connections": args.connections,
             "duration_s": args.duration, "rounds": args.rounds, "server_ready_s": ready_s,

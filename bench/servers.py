@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP_SPEC = "'service:create_app()'"
 FLOOR_SPEC = "'bench.floor:create_app()'"
+MINIMUM_SPEC = "'bench.minimum:create_app()'"
 TOKEN = "bench-auth-token"
 SECRET = "bench-secret-key"
 
