@@ -33,6 +33,7 @@ from .servers import (
     TOKEN,
     cpu_seconds,
     line_environment,
+    machine_jiffies,
     private_redis,
     serving,
     web_command,
@@ -58,6 +59,8 @@ class Scenario:
     p99_worst_ms: float
     errors: dict
     cpu_ms_per_request: dict
+    machine_idle_pct: float = 0.0
+    machine_stolen_pct: float = 0.0
     worker_peak_rss_mb: list = field(default_factory=list)
     worker_pss_mb: list = field(default_factory=list)
     floor_ratio: float | None = None
@@ -75,6 +78,7 @@ class Slice:
     summary: dict
     logged_errors: int
     cpu_seconds: dict
+    machine: tuple = (0, 0, 0)  # idle, stolen, total clock ticks (servers.machine_jiffies)
 
 
 def combine(name, slices):
@@ -90,8 +94,10 @@ def combine(name, slices):
                        / max(1, requests), 3) for part in slices[0].cpu_seconds}
     p50s, p99s = ([piece.summary["latency_us"][p] / 1000 for piece in slices]
                   for p in ("p50", "p99"))
+    idle, stolen, total = (sum(piece.machine[i] for piece in slices) for i in range(3))
     return Scenario(name, requests / seconds, statistics.median(p50s), statistics.median(p99s),
-                    max(p99s), errors, cpu)
+                    max(p99s), errors, cpu, round(100 * idle / max(1, total), 1),
+                    round(100 * stolen / max(1, total), 1))
 
 
 def count_logged_errors(log_text):
@@ -140,12 +146,17 @@ def load(server, redis_pid, pool_file, seconds, args, start=0):
     """One slice of load on a server, from request `start` of each wrk thread's share."""
     logged_before = count_logged_errors(server.log_text())
     redis_stat = Path(f"/proc/{redis_pid}/stat")
+    machine = Path("/proc/stat")
     before = (server.cpu_seconds(), cpu_seconds(redis_stat.read_text()), _children_cpu())
+    machine_before = machine_jiffies(machine.read_text())
     summary = run_wrk(server.url, pool_file, seconds, args.connections, args.threads, start)
+    machine_after = machine_jiffies(machine.read_text())
     after = (server.cpu_seconds(), cpu_seconds(redis_stat.read_text()), _children_cpu())
     return Slice(summary, count_logged_errors(server.log_text()) - logged_before,
                  {part: end - begin for part, begin, end
-                  in zip(("workers", "redis", "wrk"), before, after, strict=True)})
+                  in zip(("workers", "redis", "wrk"), before, after, strict=True)},
+                 tuple(end - begin for begin, end
+                       in zip(machine_before, machine_after, strict=True)))
 
 
 def measure(targets, pools, redis_pid, args):
@@ -233,12 +244,14 @@ def report(scenarios, start, checks, meta):
           f"{meta['connections']} connections, {meta['duration_s']} s per scenario in "
           f"{meta['rounds']} slices")
     print(f"{'scenario':<12}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'(worst)':>8}{'errors':>7}"
-          f"{'vs floor':>9}  {'peak RSS/worker MB':<20}CPU ms/request: workers, redis, wrk")
+          f"{'vs floor':>9}  {'peak RSS/worker MB':<20}{'CPU ms/req: workers, redis, wrk':<33}"
+          f"idle, stolen %")
     for s in scenarios:
         rss = " / ".join(f"{mb:.1f}" for mb in s.worker_peak_rss_mb)
         cpu = ", ".join(f"{ms:.2f}" for ms in s.cpu_ms_per_request.values())
         print(f"{s.name:<12}{s.requests_per_s:>7.0f}{s.p50_ms:>8.1f}{s.p99_ms:>8.1f}"
-              f"{s.p99_worst_ms:>8.1f}{s.error_count:>7}{s.floor_ratio:>9.2f}  {rss:<20}{cpu}")
+              f"{s.p99_worst_ms:>8.1f}{s.error_count:>7}{s.floor_ratio:>9.2f}  {rss:<20}{cpu:<33}"
+              f"{s.machine_idle_pct:.0f}, {s.machine_stolen_pct:.0f}")
     print(f"start-up (import + create_app, {start['languages']} languages): median "
           f"{start['median_s']:.2f} s, max {start['max_s']:.2f} s over {start['runs']} runs "
           f"(create_app alone {start['create_app_median_s']:.2f} s); gunicorn to first answer "

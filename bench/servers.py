@@ -169,3 +169,11 @@ def cpu_seconds(stat_text):
     """User + system CPU seconds of a process, from /proc/PID/stat."""
     fields = stat_text.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_jiffies(proc_stat_text):
+    """(idle, stolen, total) clock ticks of all CPUs since boot, from /proc/stat: over a slice,
+    idle time means the load did not fill the machine, stolen time that the host gave the CPUs
+    to another guest (a shared machine)."""
+    fields = [int(value) for value in proc_stat_text.splitlines()[0].split()[1:]]
+    return fields[3] + fields[4], fields[7] if len(fields) > 7 else 0, sum(fields[:8])

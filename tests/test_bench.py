@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from bench import floor, minimum, pool
 from bench.profile import summarize
 from bench.run import Scenario, Slice, combine, count_logged_errors, evaluate
-from bench.servers import APP_SPEC, FLOOR_SPEC, cpu_seconds, memory_mb, web_command
+from bench.servers import APP_SPEC, FLOOR_SPEC, cpu_seconds, machine_jiffies, memory_mb, web_command
 from bench.wrk import parse_wrk
 
 BASE = "http://127.0.0.1:8123"
@@ -127,6 +127,8 @@ def test_memory_and_cpu_are_read_from_proc_texts():
     assert memory_mb("Name: x\n") == (None, None)
     stat = "123 (gunicorn: worker [x y]) S 1 2 3 4 5 6 7 8 9 10 " + "250 150 0 0 20 0 1"
     assert cpu_seconds(stat) * os.sysconf("SC_CLK_TCK") == 400
+    machine = "cpu  100 0 50 700 30 0 10 60 0 0\ncpu0 50 0 25 350 15 0 5 30 0 0\n"
+    assert machine_jiffies(machine) == (730, 60, 950)
 
 
 WRK_OUTPUT = """Running 4s test @ http://127.0.0.1:1
@@ -149,12 +151,14 @@ def test_slices_combine_into_one_scenario():
               "latency_us": {**first["latency_us"], "p50": 6000, "p99": 30000}}
     third = {**first, "latency_us": {**first["latency_us"], "p50": 5000}}
     cpu = {"workers": 2.0, "redis": 0.5, "wrk": 0.25}
-    scenario = combine("sms", [Slice(first, 1, cpu), Slice(second, 0, cpu),
-                               Slice(third, 0, cpu)])
+    scenario = combine("sms", [Slice(first, 1, cpu, (10, 0, 800)),
+                               Slice(second, 0, cpu, (30, 20, 800)),
+                               Slice(third, 0, cpu, (20, 4, 800))])
     assert scenario.requests_per_s == 6500 / 12
     assert (scenario.p50_ms, scenario.p99_ms, scenario.p99_worst_ms) == (5.0, 12.5, 30.0)
     assert scenario.errors["status"] == 4 and scenario.error_count == 5
     assert scenario.cpu_ms_per_request == {"workers": 0.923, "redis": 0.231, "wrk": 0.115}
+    assert (scenario.machine_idle_pct, scenario.machine_stolen_pct) == (2.5, 1.0)
 
 
 def test_logged_errors_count_errors_and_tracebacks_not_warnings():
