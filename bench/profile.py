@@ -26,7 +26,8 @@ _PREFIX = re.compile(r"\((?:[^()]*/site-packages/|[^()]*/lib/python3\.\d+/|" +
 
 def summarize(folded_lines, top=25):
     """(samples, [(share, frame)] inclusive, [(share, frame)] self) of py-spy's raw output:
-    one "frame;frame;... count" line per distinct stack."""
+    one "frame;frame;... count" line per distinct stack. Frames in every sample (the
+    process's main loop) are left out of the inclusive list: they say nothing."""
     inclusive, own, total = Counter(), Counter(), 0
     for line in folded_lines:
         stack, _, count = line.rstrip("\n").rpartition(" ")
@@ -41,6 +42,9 @@ def summarize(folded_lines, top=25):
     def shares(counter):
         return [(count / total, frame) for frame, count in counter.most_common(top)]
 
+    trunk = [frame for frame, count in inclusive.items() if count == total]
+    for frame in trunk:
+        del inclusive[frame]
     return total, shares(inclusive), shares(own)
 
 
