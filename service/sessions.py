@@ -51,8 +51,10 @@ class SessionStore:
     def caller_key(self, number):
         return f"{self.prefix}caller:{self.caller_id(number)}"
 
-    def sms_key(self, number):
-        return f"{self.prefix}sms:{self.caller_id(number)}"
+    def sms_keys(self, number):
+        """The caller's record and SMS position keys, hashing the number once."""
+        caller = self.caller_id(number)
+        return f"{self.prefix}caller:{caller}", f"{self.prefix}sms:{caller}"
 
     def call_key(self, call_sid):
         # A CallSid names a call, not a person, and the key lives for minutes.
@@ -60,7 +62,7 @@ class SessionStore:
 
     def load_sms(self, number):
         """The caller and their SMS position (None for a first contact), in one round trip."""
-        caller_raw, state_raw = self.redis.mget(self.caller_key(number), self.sms_key(number))
+        caller_raw, state_raw = self.redis.mget(self.sms_keys(number))
         caller = Caller(**json.loads(caller_raw)) if caller_raw else None
         if caller is None or state_raw is None or caller.lang is None:
             return caller, None
@@ -68,13 +70,15 @@ class SessionStore:
 
     def save_sms(self, number, caller, state):
         """Keep the caller for a year (by default) and the position for a day, in one round trip."""
+        caller_key, sms_key = self.sms_keys(number)
         pipe = self.redis.pipeline(transaction=False)
-        pipe.set(self.caller_key(number), json.dumps(asdict(caller)), ex=self.language_ttl)
+        record = {"lang": caller.lang, "opted_out": caller.opted_out}
+        pipe.set(caller_key, json.dumps(record), ex=self.language_ttl)
         if state is None:
-            pipe.delete(self.sms_key(number))
+            pipe.delete(sms_key)
         else:
             position = {"node": state.node, "part": state.part}
-            pipe.set(self.sms_key(number), json.dumps(position), ex=self.session_ttl)
+            pipe.set(sms_key, json.dumps(position), ex=self.session_ttl)
         pipe.execute()
 
     def load_call(self, call_sid, number):
