@@ -12,14 +12,14 @@ export PORT REDIS_URL WEB_CONCURRENCY TWILIO_AUTH_TOKEN SECRET_KEY
 
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint check-translations compile extract update-catalogs redis clean
+.PHONY: run test lint check-translations compile extract update-catalogs redis redis-binary gettext-tools clean
 
 run: $(VENV)/.installed compile redis
 	@echo "Serving on http://127.0.0.1:$(PORT) (try: $(BIN)/ntrk-sim)"
 	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers $(WEB_CONCURRENCY) 'service:create_app()'
 
 # pytest runs the translation gate too: tests/test_catalogs.py runs scripts/check_catalogs.py.
-test: $(VENV)/.installed compile redis-binary
+test: $(VENV)/.installed compile redis-binary gettext-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -40,7 +40,7 @@ extract: $(VENV)/.installed
 
 # GNU msgmerge rather than `pybabel update`: it keeps custom header fields such as
 # X-Medical-Review, which pybabel drops.
-update-catalogs: extract
+update-catalogs: extract gettext-tools
 	@for po in $(CATALOGS); do msgmerge --quiet --update --backup=none --previous $$po locales/messages.pot; done
 
 compile: $(VENV)/.installed
@@ -50,7 +50,7 @@ compile: $(VENV)/.installed
 # then msgfmt, pofilter, coverage and the review header, then the catalog and transcript tests.
 .PHONY: golden new-language
 GATE_TESTS := tests/test_catalogs.py tests/test_sms_replies.py tests/test_transcripts.py
-check-translations: $(VENV)/.installed compile redis-binary
+check-translations: $(VENV)/.installed compile redis-binary gettext-tools
 	-$(BIN)/python -m service.sms_report  # an over-long SMS also fails the tests below
 	$(BIN)/python scripts/check_catalogs.py; tools=$$?; $(BIN)/pytest -q $(GATE_TESTS) && exit $$tools
 
@@ -71,13 +71,17 @@ new-language: $(VENV)/.installed
 # Load test on this machine, and where the CPU goes (docs/performance.md). Loopback only.
 .PHONY: bench profile
 bench: $(VENV)/.installed compile redis-binary
-	@bench/ensure-wrk
+	@command -v wrk >/dev/null 2>&1 || scripts/apt-install wrk wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 profile: $(VENV)/.installed compile redis-binary
-	@bench/ensure-wrk
+	@command -v wrk >/dev/null 2>&1 || scripts/apt-install wrk wrk
 	$(BIN)/pip install --quiet py-spy
 	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
+
+# GNU gettext's msgfmt (the gate) and msgmerge (update-catalogs).
+gettext-tools:
+	@command -v msgfmt >/dev/null 2>&1 || scripts/apt-install gettext msgfmt
 
 redis-binary:
 	@scripts/ensure-redis --install-only
