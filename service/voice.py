@@ -115,7 +115,7 @@ def _save(line, sid, call, number=None, caller=None):
 def _renderer(line):
     """The app's VoiceRenderer, kept with the line it renders (it caches turns)."""
     cached = current_app.extensions.get("ntrk.voice")
-    if cached is None or cached.flow is not line.flow:
+    if cached is None or cached.line is not line:
         cached = current_app.extensions["ntrk.voice"] = VoiceRenderer(line, current_app.config)
     return cached
 

@@ -21,6 +21,7 @@ class VoiceRenderer:
     """Speaks menus as "press 2" lists and topics as their spoken scripts, then the keys."""
 
     def __init__(self, line, settings):
+        self.line = line
         self.flow = line.flow
         self.catalogs = line.catalogs
         self.source = self.catalogs.languages[self.catalogs.source]
